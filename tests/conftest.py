@@ -1,0 +1,41 @@
+"""Fixtures shared by the tests."""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from tests.support import ROOT, START_METHODS
+
+BUILD_TIMEOUT = 1500  # seconds for a whole clean build
+
+
+@pytest.fixture(params=START_METHODS)
+def start_method(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def build_book(output: pathlib.Path, config: pathlib.Path | None = None) -> subprocess.CompletedProcess:
+    """Build the book strictly into ``output``/_build/html, from nothing."""
+    shutil.rmtree(output / "_build", ignore_errors=True)
+    command = [
+        "jupyter-book", "build", str(ROOT), "--path-output", str(output),
+        "--warningiserror", "--nitpick", "--keep-going",
+    ]  # fmt: skip
+    if config is not None:
+        command += ["--config", str(config)]
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT
+    )
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """The HTML of one clean, strict build of the whole book (its folder)."""
+    output = tmp_path_factory.mktemp("book")
+    result = build_book(output)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return output / "_build" / "html"
