@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import importlib.util
 import io
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,9 +48,17 @@ def checker(check: Callable[..., str]) -> Callable[..., None]:
 
 
 def _import_fresh(module_name: str) -> ModuleType:
+    """Import the learner's module from its current source.
+
+    ``importlib.reload`` would keep functions the learner has since deleted,
+    and a .pyc written in the same second as an edit can hide the edit.
+    """
+    sys.modules.pop(module_name, None)
     importlib.invalidate_caches()
-    if module_name in sys.modules:
-        return importlib.reload(sys.modules[module_name])
+    spec = importlib.util.find_spec(module_name)
+    if spec is not None and spec.origin and spec.origin.endswith(".py"):
+        with contextlib.suppress(OSError):
+            os.remove(importlib.util.cache_from_source(spec.origin))
     return importlib.import_module(module_name)
 
 

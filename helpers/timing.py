@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from helpers.arguments import check_int
+
 __all__ = ["Timing", "measure"]
 
 
@@ -53,14 +55,6 @@ def _format_seconds(seconds: float) -> str:
     return f"{seconds / 1e-9:.3g} ns"
 
 
-def _check_count(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name!r} must be an int, not {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name!r} must be a positive integer, not {value}")
-    return value
-
-
 def measure(
     operation: Callable[[], object], *, number: int = 1000, trials: int = 7, warmup: int = 1
 ) -> Timing:
@@ -74,10 +68,9 @@ def measure(
     """
     if not callable(operation):
         raise TypeError(f"'operation' must be callable, not {type(operation).__name__}")
-    number = _check_count("number", number)
-    trials = _check_count("trials", trials)
-    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
-        raise ValueError(f"'warmup' must be a non-negative integer, not {warmup!r}")
+    number = check_int("number", number, minimum=1)
+    trials = check_int("trials", trials, minimum=1)
+    warmup = check_int("warmup", warmup, minimum=0)
     per_call = []
     for trial in range(warmup + trials):
         start = time.perf_counter()

@@ -18,7 +18,9 @@ def start_method(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def build_book(output: pathlib.Path, config: pathlib.Path | None = None) -> subprocess.CompletedProcess:
+def build_book(
+    output: pathlib.Path, config: pathlib.Path | None = None
+) -> subprocess.CompletedProcess:
     """Build the book strictly into ``output``/_build/html, from nothing."""
     shutil.rmtree(output / "_build", ignore_errors=True)
     command = [
@@ -27,9 +29,7 @@ def build_book(output: pathlib.Path, config: pathlib.Path | None = None) -> subp
     ]  # fmt: skip
     if config is not None:
         command += ["--config", str(config)]
-    return subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT
-    )
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
 
 
 @pytest.fixture(scope="session")

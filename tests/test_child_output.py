@@ -57,7 +57,7 @@ def test_join_without_timeout_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
     child = child_output.get_context("spawn").Process(target=time.sleep, args=(30,))
     child.start()
     started = time.monotonic()
-    with pytest.raises(TimeoutError, match="still running after 0.5 s, so it was terminated"):
+    with pytest.raises(TimeoutError, match=r"still running after 0\.5 s, so it was terminated"):
         child.join()
     assert time.monotonic() - started < 10
     assert child.exitcode is not None and not child.is_alive()
@@ -74,7 +74,7 @@ def test_join_with_timeout_returns_while_running() -> None:
 
 
 def test_unknown_start_method_is_refused() -> None:
-    with pytest.raises(ValueError, match="method must be one of .* not 'thread'"):
+    with pytest.raises(ValueError, match=r"method must be one of .* not 'thread'"):
         child_output.get_context("thread")
 
 
@@ -95,7 +95,9 @@ def _expected_probe_outputs(method: str) -> list[str]:
     if method == "fork":
         last = "only fork can run me\nexitcode 0\n"
     else:
-        last = "AttributeError: Can't get attribute 'defined_here' on <module '__main__' (built-in)>"
+        last = (
+            "AttributeError: Can't get attribute 'defined_here' on <module '__main__' (built-in)>"
+        )
     return [
         f"{method}\n",
         "parent before\nchild 0 says hello\nchild 1 says hello\nchild 2 says hello\nparent after\n",

@@ -65,7 +65,8 @@ def processes_with_token() -> list[str]:
             with open(f"/proc/{pid}/environ", "rb") as f:
                 if RUN_TOKEN.encode() in f.read().split(b"\0"):
                     with open(f"/proc/{pid}/cmdline", "rb") as c:
-                        found.append(f"{pid}: {c.read().replace(b'\0', b' ').decode()}")
+                        command = c.read().replace(b"\0", b" ").decode()
+                    found.append(f"{pid}: {command}")
         except OSError:
             continue  # gone, or not ours to read
     return found
