@@ -1,21 +1,37 @@
 """The chapters' diagrams, drawn with matplotlib so that every build redraws them.
 
-One function per chapter; each returns the figure and leaves showing it to
-the notebook. The alt text lives in the notebook cell's metadata.
+One function per chapter; each returns a :class:`Diagram`, which a notebook
+shows as a PNG picture. The alt text lives in the notebook cell's metadata;
+the diagram's plain-text form is a one-line description.
 """
 
 from __future__ import annotations
 
-# Importing pyplot lets Jupyter's inline backend register its PNG display for
-# figures, so that a Figure returned by a cell shows as a picture.
-import matplotlib.pyplot  # noqa: F401
+import io
+
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-__all__ = ["own_memory_diagram"]
+__all__ = ["Diagram", "own_memory_diagram"]
 
 PARENT_COLOUR = "#dbe9f6"
 CHILD_COLOUR = "#fde4cf"
+
+
+class Diagram:
+    """A matplotlib figure that a notebook shows as a PNG, described in words as text."""
+
+    def __init__(self, figure: Figure, description: str) -> None:
+        self.figure = figure
+        self.description = description
+
+    def _repr_png_(self) -> bytes:
+        png = io.BytesIO()
+        self.figure.savefig(png, format="png", dpi=100, bbox_inches="tight")
+        return png.getvalue()
+
+    def __repr__(self) -> str:
+        return self.description
 
 
 def _box(ax, x: float, y: float, w: float, h: float, colour: str) -> None:
@@ -24,7 +40,7 @@ def _box(ax, x: float, y: float, w: float, h: float, colour: str) -> None:
     )
 
 
-def own_memory_diagram(child_list: str = "[1, 4, 9, 16]", parent_list: str = "[]") -> Figure:
+def own_memory_diagram(child_list: str = "[1, 4, 9, 16]", parent_list: str = "[]") -> Diagram:
     """Two address spaces side by side, each holding its own ``squares`` list."""
     fig = Figure(figsize=(8, 3.2))
     ax = fig.add_axes((0, 0, 1, 1))
@@ -52,4 +68,4 @@ def own_memory_diagram(child_list: str = "[1, 4, 9, 16]", parent_list: str = "[]
         fontsize=9,
         style="italic",
     )
-    return fig
+    return Diagram(fig, f"Diagram: parent squares = {parent_list}; child squares = {child_list}")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import pathlib
+import re
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -23,3 +25,15 @@ def kernel_env(method: str, **extra: str) -> dict[str, str]:
     # runs under pytest); JupyterLab's kernels never see it.
     env.pop("PYTEST_CURRENT_TEST", None)
     return env
+
+
+SANITIZE_FILE = ROOT / "tests" / "sanitize.cfg"
+
+
+def sanitize(text: str) -> str:
+    """Apply tests/sanitize.cfg, as nbval does, so that two runs' outputs can be compared."""
+    lines = SANITIZE_FILE.read_text().splitlines()
+    for regex, replace in itertools.pairwise(lines):
+        if regex.startswith("regex: ") and replace.startswith("replace: "):
+            text = re.sub(regex[len("regex: ") :], replace[len("replace: ") :], text)
+    return text
