@@ -147,13 +147,21 @@ class _ShowsOutput:
         if self._output_paths is None:
             return
         paths, self._output_paths = self._output_paths, None
-        for path, stream in zip(paths, (sys.stdout, sys.stderr), strict=True):
-            with open(path, encoding="utf-8", errors="backslashreplace") as f:
-                text = f.read()
-            os.remove(path)
-            if text:
-                stream.write(text)
-                stream.flush()
+        stdout_text, stderr_text = (_read_and_remove(path) for path in paths)
+        sys.stdout.write(stdout_text)
+        if stderr_text:
+            # stdout and stderr reach the notebook separately: send what is
+            # already on stdout first, so the page keeps the order.
+            sys.stdout.flush()
+            sys.stderr.write(stderr_text)
+            sys.stderr.flush()
+
+
+def _read_and_remove(path: str) -> str:
+    with open(path, encoding="utf-8", errors="backslashreplace") as f:
+        text = f.read()
+    os.remove(path)
+    return text
 
 
 class Process(_ShowsOutput, multiprocessing.Process):

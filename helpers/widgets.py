@@ -167,9 +167,9 @@ class Explorer:
             control = (
                 f'<input type="range" data-param="{index}" min="0" max="{len(values) - 1}" '
                 f'step="1" value="{default}" data-labels="{labels}"{disabled}>'
-                f"<output>{html.escape(str(values[default]))}</output>"
+                f'<output style="margin-left: 0.5em">{html.escape(str(values[default]))}</output>'
             )
-        return f"<label>{html.escape(name)} {control}</label>"
+        return f'<label style="margin-right: 2em">{html.escape(name)} {control}</label>'
 
     def html(self) -> str:
         """The view for a page with no kernel: every precomputed result, one shown at a time."""
