@@ -13,6 +13,19 @@ from tests.support import ROOT, START_METHODS
 BUILD_TIMEOUT = 1500  # seconds for a whole clean build
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--notebook-runs", type=int, default=1,
+        help="run every notebook this many times in a row under each start method",
+    )  # fmt: skip
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "notebook_run" in metafunc.fixturenames:
+        runs = metafunc.config.getoption("notebook_runs")
+        metafunc.parametrize("notebook_run", range(1, runs + 1), ids=lambda r: f"run{r}")
+
+
 @pytest.fixture(params=START_METHODS)
 def start_method(request: pytest.FixtureRequest) -> str:
     return request.param

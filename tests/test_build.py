@@ -19,6 +19,13 @@ def test_clean_strict_build_has_every_chapter(built_book: pathlib.Path) -> None:
     assert (built_book / "book" / "intro.html").exists()
 
 
+def test_every_chapter_says_where_its_numbers_came_from(built_book: pathlib.Path) -> None:
+    for notebook in NOTEBOOKS:
+        page = (built_book / "book" / f"{notebook.stem}.html").read_text()
+        assert "Outputs below were produced on" in page, notebook.name
+        assert "default start method:" in page, notebook.name
+
+
 def test_chapter_one_shows_both_views_and_the_error(built_book: pathlib.Path) -> None:
     page = (built_book / "book" / "01_own_memory.html").read_text()
     assert "In the child:  squares = [1, 4, 9, 16]" in page

@@ -43,7 +43,7 @@ BEFORE = {"ports": listening_tcp_ports(), "shm": shared_memory_segments()}
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("method", START_METHODS)
-def test_notebook(method: str, notebook: pathlib.Path) -> None:
+def test_notebook(method: str, notebook: pathlib.Path, notebook_run: int) -> None:
     name, value = RUN_TOKEN.split("=")
     command = [
         sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
@@ -55,7 +55,9 @@ def test_notebook(method: str, notebook: pathlib.Path) -> None:
         command, cwd=BOOK, env=kernel_env(method, **{name: value}),
         capture_output=True, text=True, timeout=NOTEBOOK_TIMEOUT,
     )  # fmt: skip
-    assert result.returncode == 0, f"{notebook.name} under {method}:\n{result.stdout}"
+    assert result.returncode == 0, (
+        f"{notebook.name} under {method}, run {notebook_run}:\n{result.stdout}"
+    )
 
 
 def processes_with_token() -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from helpers.diagrams import own_memory_diagram
+from helpers.diagrams.own_memory import own_memory_diagram
 
 
 def test_own_memory_diagram_shows_both_lists() -> None:
