@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 INSTALLED := $(VENV)/.installed
-HELPERS := $(wildcard helpers/*.py)
+HELPERS := $(wildcard helpers/*.py helpers/*/*.py)
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
 # Kernels, `!python` cells and the build's own tools come from the venv.
@@ -25,9 +25,10 @@ $(INSTALLED): requirements.txt constraints.txt pyproject.toml
 	touch $@
 
 # Cached notebook results are keyed on code cells only: when a helper changes,
-# start the build afresh so no page shows outputs of the old code.
+# drop them (and Sphinx's parsed pages) so that every notebook runs again and no
+# page shows outputs of the old code. The npm files in _build/frontend stay.
 _build/.helpers-stamp: $(HELPERS)
-	rm -rf _build
+	rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute
 	mkdir -p _build
 	touch $@
 
