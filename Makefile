@@ -36,7 +36,7 @@ book: $(INSTALLED) _build/.helpers-stamp
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 test: $(INSTALLED) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -v
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check helpers tests
