@@ -46,7 +46,7 @@ BEFORE = {"ports": listening_tcp_ports(), "shm": shared_memory_segments()}
 def test_notebook(method: str, notebook: pathlib.Path, notebook_run: int) -> None:
     name, value = RUN_TOKEN.split("=")
     command = [
-        sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+        sys.executable, str(ROOT / "tests" / "run_nbval.py"), "--nbval-current-env",
         f"--nbval-cell-timeout={CELL_TIMEOUT}",
         f"--sanitize-with={ROOT / 'tests' / 'sanitize.cfg'}",
         "-p", "no:cacheprovider", "-q", str(notebook),
