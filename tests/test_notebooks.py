@@ -48,7 +48,7 @@ def test_notebook(method: str, notebook: pathlib.Path, notebook_run: int) -> Non
     command = [
         sys.executable, str(ROOT / "tests" / "run_nbval.py"), "--nbval-current-env",
         f"--nbval-cell-timeout={CELL_TIMEOUT}",
-        f"--sanitize-with={ROOT / 'tests' / 'sanitize.cfg'}",
+        f"--nbval-sanitize-with={ROOT / 'tests' / 'sanitize.cfg'}",
         "-p", "no:cacheprovider", "-q", str(notebook),
     ]  # fmt: skip
     result = subprocess.run(
