@@ -38,7 +38,12 @@ import tempfile
 from multiprocessing import context, util
 from typing import Any
 
-__all__ = ["JOIN_TIMEOUT", "Context", "Process", "get_context"]
+__all__ = ["JOIN_TIMEOUT", "START_METHODS", "Context", "Process", "get_context"]
+
+# The start methods this platform offers, in the order the chapters show them.
+START_METHODS = [
+    m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()
+]
 
 # A generous limit for a join() called without a timeout: the slowest example
 # in the course takes a few seconds, so reaching this means something hangs.

@@ -14,7 +14,7 @@ import os
 from multiprocessing.synchronize import Event
 
 from helpers.arguments import check_choice, check_int, check_int_list
-from helpers.child_output import get_context
+from helpers.child_output import START_METHODS, get_context
 from helpers.exercises import NotYet, checker, load_function, run_in_child
 
 __all__ = [
@@ -31,11 +31,6 @@ __all__ = [
 
 # The global that the chapter is about: every process has its own.
 squares: list[int] = []
-
-# The start methods this platform offers, in the order the chapter shows them.
-START_METHODS = [
-    m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()
-]
 
 # A very generous limit for the chapter's short-lived children.
 CHILD_TIMEOUT = 30.0

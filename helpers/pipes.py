@@ -329,7 +329,7 @@ def write_tagged(
             continue
         reading_end, writing_end = output
         reading_end.close()  # this process never reads
-        with contextlib.suppress(BrokenPipeError):  # the reader gave up on this trial
+        with contextlib.suppress(ConnectionError):  # the reader gave up on this trial
             for _ in range(count):
                 with lock if lock is not None else contextlib.nullcontext():
                     writing_end.send_bytes(message)
@@ -603,7 +603,7 @@ def check_server(module_name: str = "square_server") -> str:
             child.start()
             server_end.close()  # the checker never uses the server's end
             _check_replies(checker_end, child)
-            with contextlib.suppress(BrokenPipeError):
+            with contextlib.suppress(ConnectionError):
                 checker_end.send(None)
             child.join(REPLY_TIMEOUT)
             exitcode = child.exitcode
@@ -637,7 +637,7 @@ def _check_replies(conn: Connection, child: multiprocessing.Process) -> None:
                     "conn.send(...), for each request"
                 )
             reply = conn.recv()
-        except (EOFError, BrokenPipeError):
+        except (EOFError, ConnectionError):  # BrokenPipeError, ConnectionResetError
             child.join(REPLY_TIMEOUT)
             raise NotYet(
                 f"the server stopped (exit code {child.exitcode}) before answering {request}"

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpers.arguments import check_int
+from helpers.child_output import START_METHODS
 from helpers.exercises import NotYet, checker, load_function
 from helpers.timing import Timing, measure
 
@@ -53,11 +54,6 @@ __all__ = [
     "stderr_to",
     "worker_name",
     "worker_pid",
-]
-
-# The start methods this platform offers, in the order the chapter shows them.
-START_METHODS = [
-    m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()
 ]
 
 # Two workers: the machine that builds the book has two cores, shared with others.

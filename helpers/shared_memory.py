@@ -28,7 +28,7 @@ from multiprocessing.synchronize import Barrier
 from typing import Any
 
 from helpers.arguments import check_choice, check_int, check_int_list
-from helpers.child_output import get_context
+from helpers.child_output import START_METHODS, get_context
 from helpers.exercises import NotYet, checker, load_function
 
 __all__ = [
@@ -57,11 +57,6 @@ __all__ = [
     "square_slice",
     "typecode_table",
     "view_after_close",
-]
-
-# The start methods this platform offers, in the order the chapter shows them.
-START_METHODS = [
-    m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()
 ]
 
 # A very generous limit for the chapter's short-lived children.

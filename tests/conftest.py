@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 import shutil
 import subprocess
+import textwrap
 
 import pytest
 
@@ -24,6 +25,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "notebook_run" in metafunc.fixturenames:
         runs = metafunc.config.getoption("notebook_runs")
         metafunc.parametrize("notebook_run", range(1, runs + 1), ids=lambda r: f"run{r}")
+
+
+@pytest.fixture
+def learner_module(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch):
+    """Write a learner's module into a folder on sys.path; return its name.
+
+    Exercise checkers import the learner's module by name, as the notebooks do
+    with a module written by %%writefile next to them.
+    """
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # as in a notebook: a spawned child looks here too
+
+    def write(source: str, name: str = "learner_module") -> str:
+        (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
+        return name
+
+    return write
 
 
 @pytest.fixture(params=START_METHODS)

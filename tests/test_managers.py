@@ -285,18 +285,6 @@ def test_port_is_free_bad_input(port: object, error: type, message: str) -> None
 # Exercise checks -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def learner_module(tmp_path, monkeypatch):
-    """Write the learner's module into a folder on sys.path; return the writer."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-
-    def write(source: str, name: str) -> str:
-        (tmp_path / f"{name}.py").write_text(source)
-        return name
-
-    return write
-
-
 COUNT_WITH_LOCK = """\
 from collections import Counter
 def count_words(words, counts, lock):

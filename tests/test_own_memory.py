@@ -96,18 +96,6 @@ def test_prediction_wrong_answers_say_what_is_wrong(
     assert capsys.readouterr().out.startswith(message)
 
 
-@pytest.fixture
-def learner_module(tmp_path, monkeypatch):
-    """Write the learner's module into a folder on sys.path; return the writer."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-
-    def write(source: str, name: str = "exit_codes_test") -> str:
-        (tmp_path / f"{name}.py").write_text(source)
-        return name
-
-    return write
-
-
 def test_count_evens_right_answer(learner_module, capsys: pytest.CaptureFixture) -> None:
     name = learner_module(
         "import sys\ndef count_evens(numbers):\n    sys.exit(sum(n % 2 == 0 for n in numbers))\n"
@@ -134,7 +122,7 @@ def test_count_evens_right_answer(learner_module, capsys: pytest.CaptureFixture)
         ),
         ("def count_odds(numbers):\n    pass\n", "defines no function named 'count_evens'"),
         ("def count_evens(numbers)\n    pass\n", "line 1: expected ':'"),
-        ("1 / 0\n", "importing exit_codes_test raised ZeroDivisionError: division by zero"),
+        ("1 / 0\n", "importing learner_module raised ZeroDivisionError: division by zero"),
     ],
 )
 def test_count_evens_wrong_answers_say_what_is_wrong(

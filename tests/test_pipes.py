@@ -209,18 +209,6 @@ def test_script_runs_the_seed_example() -> None:
 # Exercise checks --------------------------------------------------------------
 
 
-@pytest.fixture
-def learner_module(tmp_path, monkeypatch):
-    """Write the learner's module into a folder on sys.path; return the writer."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-
-    def write(source: str, name: str) -> str:
-        (tmp_path / f"{name}.py").write_text(source)
-        return name
-
-    return write
-
-
 SERVER = """
 def serve(conn):
     while True:

@@ -251,19 +251,6 @@ def total_words(lines):
 """
 
 
-@pytest.fixture
-def learner_module(tmp_path, monkeypatch):
-    """Write the learner's module into a folder on sys.path; return the writer."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.chdir(tmp_path)  # spawned workers find the module from the working folder
-
-    def write(source: str, name: str = "word_count_test") -> str:
-        (tmp_path / f"{name}.py").write_text(source)
-        return name
-
-    return write
-
-
 def test_total_words_right_answer(learner_module, capsys: pytest.CaptureFixture) -> None:
     pools.check_total_words(learner_module(SOLUTION))
     assert capsys.readouterr().out.startswith("Correct! 2991 words, exactly")

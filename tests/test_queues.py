@@ -252,18 +252,6 @@ def test_sanitize_replaces_a_whole_png_even_if_it_looks_like_an_address() -> Non
 # Exercise checks -------------------------------------------------------------
 
 
-@pytest.fixture
-def learner_module(tmp_path, monkeypatch):
-    """Write the learner's module into a folder on sys.path; return the writer."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-
-    def write(source: str, name: str) -> str:
-        (tmp_path / f"{name}.py").write_text(source)
-        return name
-
-    return write
-
-
 STAGE_RIGHT = """
 def add_one(inbox, outbox):
     while (number := inbox.get(timeout=20)) is not None:

@@ -10,7 +10,6 @@ import pathlib
 import shutil
 import subprocess
 import sys
-import textwrap
 from multiprocessing.shared_memory import SharedMemory
 
 import pytest
@@ -263,19 +262,6 @@ def test_view_after_close_crashes_the_other_program(capsys: pytest.CaptureFixtur
 
 
 # Exercise checks -------------------------------------------------------------------
-
-
-@pytest.fixture
-def learner_module(tmp_path, monkeypatch):
-    """Write the learner's module into a folder on sys.path; return the writer."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.chdir(tmp_path)  # a spawned child finds the module from its working folder
-
-    def write(source: str, name: str) -> str:
-        (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
-        return name
-
-    return write
 
 
 LOCKED_COUNTER = """
