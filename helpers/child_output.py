@@ -153,13 +153,15 @@ class _ShowsOutput:
             return
         paths, self._output_paths = self._output_paths, None
         stdout_text, stderr_text = (_read_and_remove(path) for path in paths)
-        sys.stdout.write(stdout_text)
-        if stderr_text:
-            # stdout and stderr reach the notebook separately: send what is
-            # already on stdout first, so the page keeps the order.
-            sys.stdout.flush()
-            sys.stderr.write(stderr_text)
-            sys.stderr.flush()
+        # Jupyter sends each stream on its own, in chunks cut by a timer. Send
+        # what the parent printed so far, then each stream of the child as one
+        # chunk: the page gets the same pieces in the same order on every run.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for stream, text in ((sys.stdout, stdout_text), (sys.stderr, stderr_text)):
+            if text:
+                stream.write(text)
+                stream.flush()
 
 
 def _read_and_remove(path: str) -> str:
